@@ -1,0 +1,87 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import express from 'express';
+import helmet from 'helmet';
+import pino, { type Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { Server as SocketServer } from 'socket.io';
+import type { ArticleStore } from './articles/article-store';
+import { openNewsroom, type Newsroom } from './articles/newsroom';
+import { articlesRouter } from './http/articles-router';
+import { jsonBody, requireJson } from './http/body-parsing';
+import { errorMiddleware, notFound } from './http/error-middleware';
+import { healthRouter } from './http/health-router';
+import { buildOpenApiDocument } from './http/openapi';
+import { MongoArticleStore } from './store/mongo-article-store';
+
+export interface AppConfig {
+  mongodbUri: string;
+  jwtSecret: string;
+  logLevel: string;
+  articleCacheSize: number;
+  recentStories: number;
+  recentEvents: number;
+  writesPerMinute: number;
+}
+
+export interface AppOverrides {
+  /** A store to use instead of connecting to `mongodbUri` (the caller then owns closing it). */
+  store?: ArticleStore;
+  logger?: Logger;
+}
+
+export interface App {
+  httpServer: HttpServer;
+  io: SocketServer;
+  newsroom: Newsroom;
+  store: ArticleStore;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+const VERSION = '0.1.0';
+
+/** THE composition root: builds store, domain, HTTP and Socket.IO. Starting to listen is the caller's job. */
+export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<App> {
+  const logger = overrides.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
+  const store = overrides.store ?? (await MongoArticleStore.connect(config.mongodbUri));
+  const newsroom = await openNewsroom({
+    store,
+    sizes: {
+      articleCache: config.articleCacheSize,
+      recentStories: config.recentStories,
+      recentEvents: config.recentEvents,
+    },
+    onError: (err, context) => logger.error({ err, context }, 'background failure'),
+  });
+  if (newsroom.repaired > 0) logger.warn({ repaired: newsroom.repaired }, 'finished interrupted projections');
+
+  const web = express();
+  web.disable('x-powered-by');
+  web.set('etag', false); // ETags are article versions, set by the routes
+  web.use(helmet());
+  web.use(pinoHttp({ logger, autoLogging: config.logLevel === 'debug' || config.logLevel === 'trace' }));
+  web.use(healthRouter(() => store.ping()));
+  const openApi = buildOpenApiDocument(VERSION);
+  web.get('/api/openapi.json', (_req, res) => {
+    res.json(openApi);
+  });
+  web.use('/api', requireJson, jsonBody, articlesRouter({ ...newsroom, jwtSecret: config.jwtSecret, writesPerMinute: config.writesPerMinute }));
+  web.use(notFound);
+  web.use(errorMiddleware((err) => logger.error({ err }, 'unhandled error')));
+
+  const httpServer = createServer(web);
+  const io = new SocketServer(httpServer, { serveClient: false });
+
+  return {
+    httpServer,
+    io,
+    newsroom,
+    store,
+    logger,
+    async close() {
+      io.close(); // also closes httpServer
+      await newsroom.close();
+      if (!overrides.store) await store.close();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import type { NewsEvent } from '../contract/events';
+import { AppError } from '../shared/errors';
+import type { ArticleStore } from './article-store';
+
+/** After this many taken seqs in a row the head is re-read instead of walked one by one. */
+const WALK_LIMIT = 50;
+
+/**
+ * Appends to the durable log with a dense `seq` and no counter: try `head + 1`; when another writer took it,
+ * that event is committed, so move on by one. A seq is only ever tried after every smaller one is known to be
+ * committed, which is why no event with a smaller seq can become visible after a larger one.
+ */
+export class EventLog {
+  private head = 0;
+
+  constructor(private readonly store: ArticleStore) {}
+
+  async open(): Promise<number> {
+    this.head = await this.store.headSeq();
+    return this.head;
+  }
+
+  /** Lets the log skip seqs it learned about from other instances. */
+  observe(seq: number): void {
+    if (seq > this.head) this.head = seq;
+  }
+
+  get knownHead(): number {
+    return this.head;
+  }
+
+  /** Commits `event` (its seq is assigned here); 'version-taken' when another change of that version won. */
+  async append(event: Omit<NewsEvent, 'seq'>): Promise<NewsEvent | 'version-taken'> {
+    let walked = 0;
+    for (;;) {
+      const candidate: NewsEvent = { ...event, seq: this.head + 1 };
+      const result = await this.store.appendEvent(candidate);
+      if (result === 'appended') {
+        this.observe(candidate.seq);
+        return candidate;
+      }
+      if (result === 'version-taken') return 'version-taken';
+      this.observe(candidate.seq);
+      if (++walked % WALK_LIMIT === 0) this.observe(await this.store.headSeq());
+      if (walked > WALK_LIMIT * 20) throw new AppError('SERVICE_UNAVAILABLE', 'the event log is too busy; try again');
+    }
+  }
+}

@@ -1,0 +1,87 @@
+import type { ArticleStore } from './article-store';
+import { ArticleQueries } from './article-queries';
+import { ArticleService } from './article-service';
+import { EventFeed } from './event-feed';
+import { EventLog } from './event-log';
+import { ProjectionWriter } from './projection-writer';
+import { ReadModels, type ReadModelSizes } from './read-models';
+
+export interface NewsroomOptions {
+  store: ArticleStore;
+  sizes: ReadModelSizes;
+  now?: () => Date;
+  applyTimeoutMs?: number;
+  holeTimeoutMs?: number;
+  onError?: (err: unknown, context: string) => void;
+}
+
+export interface Newsroom {
+  service: ArticleService;
+  queries: ArticleQueries;
+  feed: EventFeed;
+  log: EventLog;
+  /** Article documents whose projection start-up had to finish (a crash came between commit and projection). */
+  repaired: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the domain on a store: finishes projections a crash interrupted, loads the read models, and starts the
+ * feed at the log's head. Reads rebuild here from whole-collection scans — start-up is where they belong.
+ */
+export async function openNewsroom(options: NewsroomOptions): Promise<Newsroom> {
+  const { store } = options;
+  const onError = options.onError ?? (() => {});
+  const log = new EventLog(store);
+  const head = await log.open();
+  const repaired = await repairProjections(store);
+
+  const reads = new ReadModels(options.sizes);
+  const stories = await store.listArticles({ limit: options.sizes.recentStories + 1 });
+  reads.stories.load(stories.slice(0, options.sizes.recentStories), stories.length <= options.sizes.recentStories);
+  for (const story of stories) reads.articles.put(story);
+  reads.tags.load(await store.allPublishedTags());
+  reads.events.load(await store.eventsAfter(Math.max(0, head - options.sizes.recentEvents), options.sizes.recentEvents));
+
+  const feed = new EventFeed(store, head, options.holeTimeoutMs ?? 50, (err) => onError(err, 'event feed'));
+  feed.subscribe((event) => {
+    reads.apply(event);
+    log.observe(event.seq);
+  });
+  const projections = new ProjectionWriter(store, (err, article) => onError(err, `projection of ${article.id}`));
+  const service = new ArticleService({
+    store,
+    log,
+    feed,
+    reads,
+    projections,
+    now: options.now ?? (() => new Date()),
+    applyTimeoutMs: options.applyTimeoutMs ?? 2_000,
+  });
+  return {
+    service,
+    queries: new ArticleQueries(store, reads, feed),
+    feed,
+    log,
+    repaired,
+    async close() {
+      feed.close();
+      await projections.flush();
+    },
+  };
+}
+
+/** Brings every article document up to the newest version in the log. */
+export async function repairProjections(store: ArticleStore): Promise<number> {
+  const [latest, projected] = await Promise.all([store.latestVersions(), store.projectedVersions()]);
+  let repaired = 0;
+  for (const [id, version] of latest) {
+    if ((projected.get(id) ?? 0) >= version) continue;
+    const event = await store.latestEvent(id);
+    if (event) {
+      await store.saveArticle(event.article);
+      repaired++;
+    }
+  }
+  return repaired;
+}
