@@ -3,7 +3,6 @@ import express from 'express';
 import helmet from 'helmet';
 import pino, { type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { Server as SocketServer } from 'socket.io';
 import type { ArticleStore } from './articles/article-store';
 import { openNewsroom, type Newsroom } from './articles/newsroom';
 import { articlesRouter } from './http/articles-router';
@@ -12,6 +11,9 @@ import { errorMiddleware, notFound } from './http/error-middleware';
 import { healthRouter } from './http/health-router';
 import { buildOpenApiDocument } from './http/openapi';
 import { MongoArticleStore } from './store/mongo-article-store';
+import { RedisCluster } from './cluster/redis-cluster';
+import { createSocketServer } from './realtime/socket-server';
+import type { DatelineServer, RealtimeLimits } from './realtime/types';
 
 export interface AppConfig {
   mongodbUri: string;
@@ -21,6 +23,11 @@ export interface AppConfig {
   recentStories: number;
   recentEvents: number;
   writesPerMinute: number;
+  /** Events the log keeps for resuming clients (older cursors get a resync); 0 = all. */
+  eventRetention: number;
+  /** Several instances share rooms and events through this Redis; absent = one instance, in-memory adapter. */
+  redisUrl?: string;
+  realtime: RealtimeLimits;
 }
 
 export interface AppOverrides {
@@ -31,7 +38,7 @@ export interface AppOverrides {
 
 export interface App {
   httpServer: HttpServer;
-  io: SocketServer;
+  io: DatelineServer;
   newsroom: Newsroom;
   store: ArticleStore;
   logger: Logger;
@@ -44,6 +51,9 @@ const VERSION = '0.1.0';
 export async function createApp(config: AppConfig, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
   const store = overrides.store ?? (await MongoArticleStore.connect(config.mongodbUri));
+  const cluster = config.redisUrl
+    ? await RedisCluster.connect(config.redisUrl, (err) => logger.error({ err }, 'redis'))
+    : undefined;
   const newsroom = await openNewsroom({
     store,
     sizes: {
@@ -51,6 +61,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
       recentStories: config.recentStories,
       recentEvents: config.recentEvents,
     },
+    retention: config.eventRetention,
+    onCommitted: (event) => cluster?.publish(event),
     onError: (err, context) => logger.error({ err, context }, 'background failure'),
   });
   if (newsroom.repaired > 0) logger.warn({ repaired: newsroom.repaired }, 'finished interrupted projections');
@@ -70,17 +82,26 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   web.use(errorMiddleware((err) => logger.error({ err }, 'unhandled error')));
 
   const httpServer = createServer(web);
-  const io = new SocketServer(httpServer, { serveClient: false });
+  const realtime = createSocketServer({
+    httpServer,
+    feed: newsroom.feed,
+    replay: newsroom.replay,
+    jwtSecret: config.jwtSecret,
+    limits: config.realtime,
+    onError: (err) => logger.error({ err }, 'socket handler failed'),
+  });
+  await cluster?.attach(realtime.io, newsroom.feed);
 
   return {
     httpServer,
-    io,
+    io: realtime.io,
     newsroom,
     store,
     logger,
     async close() {
-      io.close(); // also closes httpServer
+      realtime.close(); // also closes httpServer
       await newsroom.close();
+      await cluster?.close();
       if (!overrides.store) await store.close();
     },
   };

@@ -21,6 +21,11 @@ const ConfigSchema = z
     RECENT_STORIES: int(100, 100_000, 2_000),
     RECENT_EVENTS: int(100, 1_000_000, 10_000),
     WRITES_PER_MINUTE: int(1, 1_000_000, 600),
+    EVENT_RETENTION: int(0, 100_000_000, 1_000_000),
+    MAX_SOCKET_BUFFER_BYTES: int(16 * 1024, 1 << 30, 4 * 1024 * 1024),
+    MAX_REPLAY_BUFFER: int(100, 1_000_000, 10_000),
+    SOCKET_EVENT_BURST: int(1, 10_000, 20),
+    SOCKET_EVENTS_PER_SECOND: int(1, 10_000, 5),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {

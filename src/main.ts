@@ -30,6 +30,14 @@ async function main(): Promise<void> {
     recentStories: config.RECENT_STORIES,
     recentEvents: config.RECENT_EVENTS,
     writesPerMinute: config.WRITES_PER_MINUTE,
+    eventRetention: config.EVENT_RETENTION,
+    redisUrl: config.REDIS_URL,
+    realtime: {
+      maxSocketBufferBytes: config.MAX_SOCKET_BUFFER_BYTES,
+      maxReplayBuffer: config.MAX_REPLAY_BUFFER,
+      eventBurst: config.SOCKET_EVENT_BURST,
+      eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND,
+    },
   });
   await new Promise<void>((resolve) => app.httpServer.listen(config.PORT, resolve));
   const { port } = app.httpServer.address() as AddressInfo;

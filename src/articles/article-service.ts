@@ -35,6 +35,7 @@ export interface ArticleServiceDeps {
   now: () => Date;
   /** How long a write waits for its event to reach the read models before answering anyway (it is durable). */
   applyTimeoutMs: number;
+  onCommitted: (event: NewsEvent) => void;
 }
 
 export interface Committed {
@@ -132,6 +133,7 @@ export class ArticleService {
       revision,
     });
     if (event === 'version-taken') return event;
+    this.deps.onCommitted(event);
     this.deps.feed.offer(event);
     this.deps.reads.articles.put(article);
     this.deps.projections.enqueue(article);

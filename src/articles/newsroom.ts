@@ -5,6 +5,8 @@ import { EventFeed } from './event-feed';
 import { EventLog } from './event-log';
 import { ProjectionWriter } from './projection-writer';
 import { ReadModels, type ReadModelSizes } from './read-models';
+import { Replay } from './replay';
+import type { NewsEvent } from '../contract/events';
 
 export interface NewsroomOptions {
   store: ArticleStore;
@@ -12,6 +14,10 @@ export interface NewsroomOptions {
   now?: () => Date;
   applyTimeoutMs?: number;
   holeTimeoutMs?: number;
+  /** Events the log promises to keep for resuming clients; 0 = all. */
+  retention?: number;
+  /** Called with each event this instance commits, after the commit (e.g. to relay it to other instances). */
+  onCommitted?: (event: NewsEvent) => void;
   onError?: (err: unknown, context: string) => void;
 }
 
@@ -20,6 +26,7 @@ export interface Newsroom {
   queries: ArticleQueries;
   feed: EventFeed;
   log: EventLog;
+  replay: Replay;
   /** Article documents whose projection start-up had to finish (a crash came between commit and projection). */
   repaired: number;
   close(): Promise<void>;
@@ -57,12 +64,15 @@ export async function openNewsroom(options: NewsroomOptions): Promise<Newsroom> 
     projections,
     now: options.now ?? (() => new Date()),
     applyTimeoutMs: options.applyTimeoutMs ?? 2_000,
+    onCommitted: options.onCommitted ?? (() => {}),
   });
+  const queries = new ArticleQueries(store, reads, feed);
   return {
     service,
-    queries: new ArticleQueries(store, reads, feed),
+    queries,
     feed,
     log,
+    replay: new Replay(store, reads, queries, options.retention ?? 0),
     repaired,
     async close() {
       feed.close();

@@ -40,6 +40,8 @@ export async function startTestServer(label: string, overrides: Partial<AppConfi
     recentStories: 500,
     recentEvents: 1_000,
     writesPerMinute: 100_000,
+    eventRetention: 0,
+    realtime: { maxSocketBufferBytes: 1024 * 1024, maxReplayBuffer: 10_000, eventBurst: 50, eventsPerSecond: 20 },
     ...overrides,
   };
   const app = await createApp(config);
