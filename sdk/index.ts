@@ -5,6 +5,7 @@
  */
 import { io, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import { NewsEventSchema, type NewsEvent } from '../src/contract/events';
+import { RelatedPublishedSchema, type RelatedPublished } from '../src/contract/related';
 import {
   ResyncSchema,
   type ClientToServerEvents,
@@ -18,6 +19,7 @@ import {
 export type { NewsEvent } from '../src/contract/events';
 export type { Article, Revision } from '../src/contract/articles';
 export type { Resync, SubscribeAck, UnsubscribeAck, Kicked } from '../src/contract/socket';
+export type { RelatedPublished, ArticleSummary } from '../src/contract/related';
 
 export interface DatelineClientOptions {
   /** Server origin, e.g. https://news.example.com */
@@ -37,6 +39,8 @@ export interface DatelineClientOptions {
 
 type Handlers = {
   news: (event: NewsEvent) => void;
+  /** A new story related to an article this client follows (not a log entry: it does not move lastSeq). */
+  related: (event: RelatedPublished) => void;
   resync: (resync: Resync) => void;
   subscribed: (ack: SubscribeAck) => void;
   kicked: (reason: Kicked) => void;
@@ -50,7 +54,7 @@ export class DatelineClient {
   private readonly articles = new Set<string>();
   private readonly versions = new Map<string, number>();
   private readonly handlers: { [K in keyof Handlers]: Array<Handlers[K]> } = {
-    news: [], resync: [], subscribed: [], kicked: [], error: [],
+    news: [], related: [], resync: [], subscribed: [], kicked: [], error: [],
   };
 
   constructor(private readonly options: DatelineClientOptions) {
@@ -64,6 +68,7 @@ export class DatelineClient {
     });
     this.socket.on('connect', () => void this.resubscribe());
     this.socket.on('news', (raw) => this.receive(raw));
+    this.socket.on('related', (raw) => this.receiveRelated(raw));
     this.socket.on('resync', (raw) => this.receiveResync(raw));
     this.socket.on('kicked', (reason) => this.handlers.kicked.forEach((h) => h(reason)));
     this.socket.on('connect_error', (err) => this.fail(err));
@@ -126,6 +131,12 @@ export class DatelineClient {
     if (event.version <= known) return; // stale version of an article
     this.remember(event.articleId, event.version);
     this.handlers.news.forEach((h) => h(event));
+  }
+
+  private receiveRelated(raw: unknown): void {
+    const parsed = RelatedPublishedSchema.safeParse(raw);
+    if (!parsed.success) return this.fail(new Error('dropped a related push that does not match the contract'));
+    this.handlers.related.forEach((h) => h(parsed.data));
   }
 
   private receiveResync(raw: unknown): void {

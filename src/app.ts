@@ -9,6 +9,8 @@ import { articlesRouter } from './http/articles-router';
 import { jsonBody, requireJson } from './http/body-parsing';
 import { errorMiddleware, notFound } from './http/error-middleware';
 import { healthRouter } from './http/health-router';
+import { relatedRouter } from './http/related-router';
+import type { RelatedOptions } from './articles/related-stories';
 import { buildOpenApiDocument } from './http/openapi';
 import { MongoArticleStore } from './store/mongo-article-store';
 import { RedisCluster } from './cluster/redis-cluster';
@@ -27,7 +29,10 @@ export interface AppConfig {
   eventRetention: number;
   /** Several instances share rooms and events through this Redis; absent = one instance, in-memory adapter. */
   redisUrl?: string;
+  /** Namespace of the Redis channels; instances share events only with instances of the same prefix. */
+  redisPrefix?: string;
   realtime: RealtimeLimits;
+  related: RelatedOptions;
 }
 
 export interface AppOverrides {
@@ -52,7 +57,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   const logger = overrides.logger ?? pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
   const store = overrides.store ?? (await MongoArticleStore.connect(config.mongodbUri));
   const cluster = config.redisUrl
-    ? await RedisCluster.connect(config.redisUrl, (err) => logger.error({ err }, 'redis'))
+    ? await RedisCluster.connect(config.redisUrl, (err) => logger.error({ err }, 'redis'), config.redisPrefix)
     : undefined;
   const newsroom = await openNewsroom({
     store,
@@ -61,6 +66,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
       recentStories: config.recentStories,
       recentEvents: config.recentEvents,
     },
+    related: config.related,
     retention: config.eventRetention,
     onCommitted: (event) => cluster?.publish(event),
     onError: (err, context) => logger.error({ err, context }, 'background failure'),
@@ -77,7 +83,8 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
   web.get('/api/openapi.json', (_req, res) => {
     res.json(openApi);
   });
-  web.use('/api', requireJson, jsonBody, articlesRouter({ ...newsroom, jwtSecret: config.jwtSecret, writesPerMinute: config.writesPerMinute }));
+  web.use('/api', requireJson, jsonBody, relatedRouter(newsroom.related));
+  web.use('/api', articlesRouter({ ...newsroom, jwtSecret: config.jwtSecret, writesPerMinute: config.writesPerMinute }));
   web.use(notFound);
   web.use(errorMiddleware((err) => logger.error({ err }, 'unhandled error')));
 
@@ -86,6 +93,7 @@ export async function createApp(config: AppConfig, overrides: AppOverrides = {})
     httpServer,
     feed: newsroom.feed,
     replay: newsroom.replay,
+    announceRelated: (event) => newsroom.related.announcement(event),
     jwtSecret: config.jwtSecret,
     limits: config.realtime,
     onError: (err) => logger.error({ err }, 'socket handler failed'),

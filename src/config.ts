@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { AppConfig } from './app';
+import { DEFAULT_RELATED_THRESHOLD } from './related/scoring';
 
 const optionalString = z
   .string()
@@ -16,6 +18,7 @@ const ConfigSchema = z
     DB_PORT: int(0, 65_535, 0),
     JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     REDIS_URL: optionalString.pipe(z.string().regex(/^rediss?:\/\//, 'must be a redis:// URI').optional()),
+    REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be 1–100 of A-Z a-z 0-9 _ . -').default('dateline'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ARTICLE_CACHE_SIZE: int(100, 1_000_000, 10_000),
     RECENT_STORIES: int(100, 100_000, 2_000),
@@ -26,6 +29,10 @@ const ConfigSchema = z
     MAX_REPLAY_BUFFER: int(100, 1_000_000, 10_000),
     SOCKET_EVENT_BURST: int(1, 10_000, 20),
     SOCKET_EVENTS_PER_SECOND: int(1, 10_000, 5),
+    RELATED_HALF_LIFE_HOURS: z.coerce.number().positive().max(24 * 365).default(72),
+    RELATED_MAX_DOCUMENTS: int(100, 1_000_000, 20_000),
+    RELATED_THRESHOLD: z.coerce.number().min(0).max(1).default(DEFAULT_RELATED_THRESHOLD),
+    RELATED_WINDOW_HOURS: z.coerce.number().positive().max(24 * 365).default(72),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_SECRET) {
@@ -47,4 +54,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/** The app's settings from the parsed environment, once the database and secret are settled (see main.ts). */
+export function toAppConfig(config: Config, resolved: { mongodbUri: string; jwtSecret: string }): AppConfig {
+  return {
+    ...resolved,
+    logLevel: config.LOG_LEVEL,
+    articleCacheSize: config.ARTICLE_CACHE_SIZE,
+    recentStories: config.RECENT_STORIES,
+    recentEvents: config.RECENT_EVENTS,
+    writesPerMinute: config.WRITES_PER_MINUTE,
+    eventRetention: config.EVENT_RETENTION,
+    redisUrl: config.REDIS_URL,
+    redisPrefix: config.REDIS_PREFIX,
+    related: {
+      halfLifeHours: config.RELATED_HALF_LIFE_HOURS,
+      maxDocuments: config.RELATED_MAX_DOCUMENTS,
+      announceThreshold: config.RELATED_THRESHOLD,
+      announceWithinHours: config.RELATED_WINDOW_HOURS,
+    },
+    realtime: {
+      maxSocketBufferBytes: config.MAX_SOCKET_BUFFER_BYTES,
+      maxReplayBuffer: config.MAX_REPLAY_BUFFER,
+      eventBurst: config.SOCKET_EVENT_BURST,
+      eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND,
+    },
+  };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { signToken } from './auth/tokens';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, toAppConfig } from './config';
 import { startFerretDB, type RunningFerretDB } from './embedded-db/ferretdb';
 
 /** Reads config, starts the embedded database when no MONGODB_URI is given, serves, stops cleanly. */
@@ -22,23 +22,7 @@ async function main(): Promise<void> {
     console.log(`no JWT_SECRET: generated one for this run. An editor token:\n  Authorization: Bearer ${token}`);
   }
 
-  const app = await createApp({
-    mongodbUri,
-    jwtSecret,
-    logLevel: config.LOG_LEVEL,
-    articleCacheSize: config.ARTICLE_CACHE_SIZE,
-    recentStories: config.RECENT_STORIES,
-    recentEvents: config.RECENT_EVENTS,
-    writesPerMinute: config.WRITES_PER_MINUTE,
-    eventRetention: config.EVENT_RETENTION,
-    redisUrl: config.REDIS_URL,
-    realtime: {
-      maxSocketBufferBytes: config.MAX_SOCKET_BUFFER_BYTES,
-      maxReplayBuffer: config.MAX_REPLAY_BUFFER,
-      eventBurst: config.SOCKET_EVENT_BURST,
-      eventsPerSecond: config.SOCKET_EVENTS_PER_SECOND,
-    },
-  });
+  const app = await createApp(toAppConfig(config, { mongodbUri, jwtSecret }));
   await new Promise<void>((resolve) => app.httpServer.listen(config.PORT, resolve));
   const { port } = app.httpServer.address() as AddressInfo;
   app.logger.info({ port, database: embedded ? 'embedded FerretDB' : 'MONGODB_URI' }, `Dateline listening on :${port}`);

@@ -6,11 +6,13 @@ import { EventLog } from './event-log';
 import { ProjectionWriter } from './projection-writer';
 import { ReadModels, type ReadModelSizes } from './read-models';
 import { Replay } from './replay';
+import { RelatedStories, type RelatedOptions } from './related-stories';
 import type { NewsEvent } from '../contract/events';
 
 export interface NewsroomOptions {
   store: ArticleStore;
   sizes: ReadModelSizes;
+  related: RelatedOptions;
   now?: () => Date;
   applyTimeoutMs?: number;
   holeTimeoutMs?: number;
@@ -27,6 +29,7 @@ export interface Newsroom {
   feed: EventFeed;
   log: EventLog;
   replay: Replay;
+  related: RelatedStories;
   /** Article documents whose projection start-up had to finish (a crash came between commit and projection). */
   repaired: number;
   close(): Promise<void>;
@@ -67,7 +70,11 @@ export async function openNewsroom(options: NewsroomOptions): Promise<Newsroom> 
     onCommitted: options.onCommitted ?? (() => {}),
   });
   const queries = new ArticleQueries(store, reads, feed);
+  const related = new RelatedStories(queries, options.related);
+  await related.load(store);
+  feed.subscribe((event) => related.apply(event));
   return {
+    related,
     service,
     queries,
     feed,

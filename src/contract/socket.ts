@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ArticleSchema } from './articles';
 import type { ErrorCode } from './error-codes';
 import type { NewsEvent } from './events';
+import type { RelatedPublished } from './related';
 
 /** Per socket, across all of its subscribe calls. */
 export const SUBSCRIPTION_LIMITS = { tags: 50, articles: 50 } as const;
@@ -48,7 +49,13 @@ export interface Kicked {
 }
 
 export interface ServerToClientEvents {
+  /** Events of the log, in seq order. */
   news: (event: NewsEvent) => void;
+  /**
+   * `related.published`: a new story strongly related to an article a client follows, in that article's room.
+   * Kept apart from `news` because it is derived, not an entry of the log: it never moves a client's cursor.
+   */
+  related: (event: RelatedPublished) => void;
   resync: (payload: Resync) => void;
   kicked: (payload: Kicked) => void;
 }

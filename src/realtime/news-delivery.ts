@@ -1,4 +1,5 @@
 import type { NewsEvent } from '../contract/events';
+import type { RelatedPublished } from '../contract/related';
 import type { SubscribeAck, SubscribeRequest, UnsubscribeAck, UnsubscribeRequest } from '../contract/socket';
 import { SUBSCRIPTION_LIMITS, articleRoom, tagRoom } from '../contract/socket';
 import type { EventFeed } from '../articles/event-feed';
@@ -42,6 +43,7 @@ export class NewsDelivery {
     private readonly replay: Replay,
     private readonly maxReplayBuffer: number,
     private readonly kick: (socket: DatelineSocket, message: string) => void,
+    private readonly announceRelated: (event: NewsEvent) => RelatedPublished | null = () => null,
   ) {
     feed.subscribe((event) => this.deliver(event));
   }
@@ -80,7 +82,6 @@ export class NewsDelivery {
     const members = this.io.of('/').adapter.rooms;
     const recipients = new Set<string>();
     for (const room of rooms) for (const id of members.get(room) ?? []) recipients.add(id);
-    if (recipients.size === 0) return;
     for (const id of recipients) {
       const s = this.subscribers.get(id);
       if (!s) continue;
@@ -93,7 +94,9 @@ export class NewsDelivery {
       if (s.held.length > this.maxReplayBuffer) this.kick(s.socket, 'too many events arrived while replaying');
     }
     // One encoding for all recipients; the adapter sends a socket in several of the rooms one copy.
-    this.io.local.to(rooms).except(held).emit('news', event);
+    if (recipients.size > 0) this.io.local.to(rooms).except(held).emit('news', event);
+    const related = this.announceRelated(event);
+    if (related) this.io.local.to(related.relatedTo.map(articleRoom)).except(held).emit('related', related);
   }
 
   private async doSubscribe(s: Subscriber, request: SubscribeRequest): Promise<SubscribeAck> {

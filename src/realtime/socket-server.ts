@@ -5,6 +5,8 @@ import { verifyToken } from '../auth/tokens';
 import type { AckError } from '../contract/socket';
 import { SubscribeSchema, UnsubscribeSchema } from '../contract/socket';
 import type { EventFeed } from '../articles/event-feed';
+import type { NewsEvent } from '../contract/events';
+import type { RelatedPublished } from '../contract/related';
 import type { Replay } from '../articles/replay';
 import { AppError } from '../shared/errors';
 import { NewsDelivery } from './news-delivery';
@@ -18,6 +20,7 @@ export interface RealtimeDeps {
   httpServer: HttpServer;
   feed: EventFeed;
   replay: Replay;
+  announceRelated: (event: NewsEvent) => RelatedPublished | null;
   jwtSecret: string;
   limits: RealtimeLimits;
   onError: (err: unknown) => void;
@@ -35,7 +38,7 @@ function ackError(err: unknown, onError: (err: unknown) => void): AckError {
  */
 export function createSocketServer(deps: RealtimeDeps): { io: DatelineServer; close(): void } {
   const io: DatelineServer = new Server(deps.httpServer, { serveClient: false, maxHttpBufferSize: MAX_CLIENT_MESSAGE_BYTES });
-  const delivery = new NewsDelivery(io, deps.feed, deps.replay, deps.limits.maxReplayBuffer, kickSocket);
+  const delivery = new NewsDelivery(io, deps.feed, deps.replay, deps.limits.maxReplayBuffer, kickSocket, deps.announceRelated);
   const stopWatching = watchSlowConsumers(io, deps.limits.maxSocketBufferBytes);
 
   io.use((socket, next) => {

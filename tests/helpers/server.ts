@@ -41,6 +41,7 @@ export async function startTestServer(label: string, overrides: Partial<AppConfi
     recentEvents: 1_000,
     writesPerMinute: 100_000,
     eventRetention: 0,
+    related: { halfLifeHours: 72, maxDocuments: 5_000, announceThreshold: 0.25, announceWithinHours: 72 },
     realtime: { maxSocketBufferBytes: 1024 * 1024, maxReplayBuffer: 10_000, eventBurst: 50, eventsPerSecond: 20 },
     ...overrides,
   };
