@@ -4,7 +4,8 @@ import { NewsEventSchema, type NewsEvent } from '../contract/events';
 import type { EventFeed } from '../articles/event-feed';
 import type { DatelineServer } from '../realtime/types';
 
-const EVENTS_CHANNEL = 'dateline:events';
+/** The default namespace of this deployment's Redis channels; see RedisCluster.connect. */
+export const DEFAULT_REDIS_PREFIX = 'dateline';
 
 type RedisClient = ReturnType<typeof createClient>;
 
@@ -20,22 +21,33 @@ export class RedisCluster {
     private readonly adapterSub: RedisClient,
     private readonly relaySub: RedisClient,
     private readonly onError: (err: unknown) => void,
+    private readonly prefix: string,
   ) {}
 
-  static async connect(url: string, onError: (err: unknown) => void): Promise<RedisCluster> {
+  /** Events relayed between the instances of one deployment, i.e. of one database. */
+  private get eventsChannel(): string {
+    return `${this.prefix}:events`;
+  }
+
+  /**
+   * `prefix` namespaces every channel (the event relay and the Socket.IO adapter's): deployments — or test runs —
+   * with different databases must not share one on the same Redis, or an instance would take another log's events
+   * for its own seqs.
+   */
+  static async connect(url: string, onError: (err: unknown) => void, prefix = DEFAULT_REDIS_PREFIX): Promise<RedisCluster> {
     const publisher = createClient({ url });
     const adapterSub = publisher.duplicate();
     const relaySub = publisher.duplicate();
     const clients = [publisher, adapterSub, relaySub];
     for (const client of clients) client.on('error', onError);
     await Promise.all(clients.map((c) => c.connect()));
-    return new RedisCluster(publisher, adapterSub, relaySub, onError);
+    return new RedisCluster(publisher, adapterSub, relaySub, onError, prefix);
   }
 
   /** Shares rooms across instances and feeds events committed elsewhere into this instance's feed. */
   async attach(io: DatelineServer, feed: EventFeed): Promise<void> {
-    io.adapter(createAdapter(this.publisher, this.adapterSub));
-    await this.relaySub.subscribe(EVENTS_CHANNEL, (message) => {
+    io.adapter(createAdapter(this.publisher, this.adapterSub, { key: this.prefix }));
+    await this.relaySub.subscribe(this.eventsChannel, (message) => {
       try {
         feed.offer(NewsEventSchema.parse(JSON.parse(message)));
       } catch (err) {
@@ -47,7 +59,7 @@ export class RedisCluster {
   }
 
   publish(event: NewsEvent): void {
-    this.publisher.publish(EVENTS_CHANNEL, JSON.stringify(event)).catch(this.onError);
+    this.publisher.publish(this.eventsChannel, JSON.stringify(event)).catch(this.onError);
   }
 
   async close(): Promise<void> {
