@@ -88,14 +88,17 @@ export class ArticleService {
 
   /** Retracts whatever the current version is (unless `expectedVersion` pins one); a retraction is final. */
   async retract(id: string, input: RetractArticleBody, editor: string, expectedVersion?: number): Promise<Committed> {
+    let seenVersion = expectedVersion ?? 0;
     for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await this.currentFor(id, expectedVersion ?? 0);
+      const current = await this.currentFor(id, seenVersion);
       if (current.status === 'retracted') throw new AppError('ARTICLE_RETRACTED', 'the article is already retracted');
       if (expectedVersion !== undefined && current.version !== expectedVersion) throw versionConflict(current.version);
       const { article, changes } = retractArticle(current, nfc(input.reason), this.deps.now().toISOString());
       const committed = await this.commit(article, 'retraction', editor, article.retraction!.reason, changes, current.tags);
       if (committed !== 'version-taken') return committed;
       if (expectedVersion !== undefined) throw versionConflict(await this.latestVersion(id));
+      // that version exists, so our copy is stale (e.g. another instance revised it): read past it, from the log
+      seenVersion = article.version;
     }
     throw new AppError('SERVICE_UNAVAILABLE', 'the article is changing too fast to retract; try again');
   }

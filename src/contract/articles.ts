@@ -17,7 +17,13 @@ export const ARTICLE_LIMITS = {
 /** BCP 47 primary language, optionally with a region: 'hi', 'en', 'en-IN'. */
 export const LanguageSchema = z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'a language code such as "hi" or "en"');
 
-const text = (max: number) => z.string().max(max);
+/**
+ * Text every supported server stores and matches exactly: no U+0000 (FerretDB's PostgreSQL handler fails on it
+ * in jsonb, a 5xx) and no lone surrogate (BSON's UTF-8 would store U+FFFD instead, so it would not round-trip).
+ */
+export const storableString = () =>
+  z.string().refine((s) => !/[\u0000\p{Cs}]/u.test(s), 'must be Unicode text without U+0000 or lone surrogates');
+const text = (max: number) => storableString().max(max);
 const nonBlank = (max: number) => text(max).refine((s) => s.trim().length > 0, 'must not be blank');
 /** Tags arrive raw; the domain normalizes them (see tag-policy) and re-checks the limits after normalizing. */
 const RawTagsSchema = z.array(nonBlank(ARTICLE_LIMITS.tagLength * 2)).max(ARTICLE_LIMITS.tags);
@@ -117,7 +123,7 @@ export const RevisionSchema = z
 export type Revision = z.infer<typeof RevisionSchema>;
 
 export const ListArticlesQuerySchema = z.strictObject({
-  tag: z.string().max(ARTICLE_LIMITS.tagLength * 2).optional(),
+  tag: text(ARTICLE_LIMITS.tagLength * 2).optional(),
   language: LanguageSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ArticleSchema, RevisionSchema } from './articles';
+import { ArticleSchema, RevisionSchema, storableString } from './articles';
 
 export const EVENT_TYPES = ['article.published', 'article.updated', 'article.corrected', 'article.retracted'] as const;
 export const EventTypeSchema = z.enum(EVENT_TYPES);
@@ -28,7 +28,7 @@ const csv = (max: number) =>
     .string()
     .max(4_000)
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
-    .pipe(z.array(z.string().max(200)).max(max));
+    .pipe(z.array(storableString().max(200)).max(max));
 
 export const EventsQuerySchema = z.strictObject({
   after: z.coerce.number().int().min(0).default(0),

@@ -1,11 +1,11 @@
 import { Router, type Request } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { z } from 'zod';
 import {
   ListArticlesQuerySchema,
   PublishArticleBodySchema,
   RetractArticleBodySchema,
   ReviseArticleBodySchema,
+  storableString,
 } from '../contract/articles';
 import { EventsQuerySchema } from '../contract/events';
 import type { ArticleQueries } from '../articles/article-queries';
@@ -21,7 +21,7 @@ export interface ArticlesRouterDeps {
   writesPerMinute: number;
 }
 
-const IdParamSchema = z.string().min(1).max(400);
+const IdParamSchema = storableString().min(1).max(400);
 const etag = (version: number) => `"${version}"`;
 
 /** `If-Match: "3"` (a weak `W/"3"` is accepted too) → 3; writes without it get 428. */

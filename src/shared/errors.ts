@@ -33,6 +33,15 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
 };
 
 /** zod issues as `{ path, message }` with dotted field paths, for `details` of VALIDATION_FAILED. */
-export function issuesToDetails(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>) {
-  return issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+export function issuesToDetails(
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: readonly string[] }>,
+) {
+  return issues.flatMap((i) => {
+    const path = i.path.map(String);
+    // zod reports unknown keys at their parent object; name each key so the client sees which field to drop
+    if (i.code === 'unrecognized_keys' && i.keys?.length) {
+      return i.keys.map((key) => ({ path: [...path, key].join('.'), message: i.message }));
+    }
+    return [{ path: path.join('.'), message: i.message }];
+  });
 }
