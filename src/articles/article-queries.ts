@@ -7,9 +7,7 @@ import { decodeCursor, encodeCursor } from './list-cursor';
 import type { ReadModels } from './read-models';
 import { idFromSlug } from './slug-policy';
 import { normalizeTag } from './text-policy';
-
-/** Fields whose text a retraction withdraws, also from the public revision history. */
-const WITHDRAWN_ON_RETRACTION = new Set(['body', 'summary']);
+import { redactRetracted, withdrawText } from './retraction-policy';
 
 /** The read side: hot reads from the read models, the database only past their windows. */
 export class ArticleQueries {
@@ -67,15 +65,6 @@ export class ArticleQueries {
     const items = this.reads.events.covers(query.after, head)
       ? this.reads.events.after(query.after, query.limit, filter)
       : (await this.store.eventsAfter(query.after, query.limit, filter)).filter((e) => e.seq <= head);
-    return { items, head };
+    return { items: redactRetracted(items, (id) => this.reads.retracted.has(id)), head };
   }
-}
-
-function withdrawText(revision: Revision): Revision {
-  return {
-    ...revision,
-    changes: revision.changes.map((c) =>
-      WITHDRAWN_ON_RETRACTION.has(c.field) ? { field: c.field, before: null, after: c.after === null ? null : '' } : c,
-    ),
-  };
 }

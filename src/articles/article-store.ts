@@ -36,7 +36,7 @@ export interface ArticleListQuery {
  * - The article documents are a projection of the log: `saveArticle` never replaces a newer version with an
  *   older one on a server with atomic updates; on FerretDB a racing pair can regress it, which start-up repair
  *   (`ArticleService.repairProjections`) and the read models' version checks make harmless.
- * - Whole-collection reads (`latestVersions`, `projectedVersions`, `allPublishedTags`) are for start-up only.
+ * - Whole-collection reads (`latestVersions`, `projectedVersions`, `allPublishedTags`, `retractedIds`) are for start-up only.
  */
 export interface ArticleStore {
   appendEvent(event: NewsEvent): Promise<AppendResult>;
@@ -54,6 +54,8 @@ export interface ArticleStore {
   listArticles(query: ArticleListQuery): Promise<Article[]>;
   /** Tag lists of every published article. */
   allPublishedTags(): Promise<string[][]>;
+  /** Ids of every retracted article. */
+  retractedIds(): Promise<string[]>;
 
   ping(): Promise<void>;
   close(): Promise<void>;

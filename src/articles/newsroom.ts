@@ -51,6 +51,7 @@ export async function openNewsroom(options: NewsroomOptions): Promise<Newsroom> 
   reads.stories.load(stories.slice(0, options.sizes.recentStories), stories.length <= options.sizes.recentStories);
   for (const story of stories) reads.articles.put(story);
   reads.tags.load(await store.allPublishedTags());
+  for (const id of await store.retractedIds()) reads.retracted.add(id);
   reads.events.load(await store.eventsAfter(Math.max(0, head - options.sizes.recentEvents), options.sizes.recentEvents));
 
   const feed = new EventFeed(store, head, options.holeTimeoutMs ?? 50, (err) => onError(err, 'event feed'));

@@ -3,6 +3,7 @@ import type { NewsEvent } from '../contract/events';
 import type { ArticleStore, EventFilter } from './article-store';
 import type { ArticleQueries } from './article-queries';
 import type { ReadModels } from './read-models';
+import { redactRetracted } from './retraction-policy';
 
 const LOG_BATCH = 500;
 const RESYNC_ITEMS = 100;
@@ -26,7 +27,14 @@ export class Replay {
     return this.retention === 0 || after >= head - this.retention;
   }
 
+  /** As `rawEvents`, with the text of since-retracted articles withdrawn. */
   async *events(after: number, upTo: number, filter: EventFilter): AsyncGenerator<NewsEvent> {
+    for await (const event of this.rawEvents(after, upTo, filter)) {
+      yield redactRetracted([event], (id) => this.reads.retracted.has(id))[0]!;
+    }
+  }
+
+  private async *rawEvents(after: number, upTo: number, filter: EventFilter): AsyncGenerator<NewsEvent> {
     if (this.reads.events.covers(after, upTo)) {
       for (const event of this.reads.events.after(after, Number.MAX_SAFE_INTEGER, filter)) {
         if (event.seq > upTo) return;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ArticleSchema } from './articles';
+import { ArticleSchema, storableString } from './articles';
 import type { ErrorCode } from './error-codes';
 import type { NewsEvent } from './events';
 import type { RelatedPublished } from './related';
@@ -7,7 +7,7 @@ import type { RelatedPublished } from './related';
 /** Per socket, across all of its subscribe calls. */
 export const SUBSCRIPTION_LIMITS = { tags: 50, articles: 50 } as const;
 
-const names = (max: number) => z.array(z.string().min(1).max(200)).max(max);
+const names = (max: number) => z.array(storableString().min(1).max(200)).max(max);
 
 export const SubscribeSchema = z.strictObject({
   tags: names(SUBSCRIPTION_LIMITS.tags).optional(),

@@ -127,6 +127,11 @@ export class MongoArticleStore implements ArticleStore {
     return docs.map((d) => d.tags ?? []);
   }
 
+  async retractedIds(): Promise<string[]> {
+    const docs = await this.m.articles.find({ status: 'retracted' }, { _id: 1 }).lean<ArticleDoc[]>();
+    return docs.map((d) => d._id);
+  }
+
   async ping(): Promise<void> {
     await this.connection.db!.admin().ping();
   }

@@ -223,6 +223,14 @@ export function describeArticleStoreContract(
         );
       });
 
+      it('retractedIds — find({status: "retracted"}) with an _id projection: every retracted article', async () => {
+        expect(await store.retractedIds()).toEqual([]);
+        for (const a of library()) await store.saveArticle(a);
+        const expected = library().filter((a) => a.status === 'retracted').map((a) => a.id).sort();
+        expect(expected.length).toBeGreaterThan(0);
+        expect((await store.retractedIds()).sort()).toEqual(expected);
+      });
+
       it('ping — admin ping answers', async () => {
         await expect(store.ping()).resolves.toBeUndefined();
       });

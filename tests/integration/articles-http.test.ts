@@ -214,7 +214,11 @@ describe('corrections and retractions', () => {
       expect(change).toEqual({ field: 'body', before: null, after: '' });
     }
     expect(revisions[0].changes.find((c: any) => c.field === 'headline').after).toBe(original.headline);
-    expect((await eventsOf(id)).map((e) => e.type)).toEqual(['article.published', 'article.corrected', 'article.retracted']);
+    const events = await eventsOf(id);
+    expect(events.map((e) => e.type)).toEqual(['article.published', 'article.corrected', 'article.retracted']);
+    for (const withdrawn of ['Secret allegation', 'A summary that must disappear']) {
+      expect(JSON.stringify(events)).not.toContain(withdrawn); // the log is public too
+    }
   });
 });
 

@@ -16,6 +16,8 @@ export class ReadModels {
   readonly stories: RecentStories;
   readonly events: RecentEvents;
   readonly tags = new TagCounts();
+  /** Ids of every retracted article (retractions are rare): their earlier events are served without text. */
+  readonly retracted = new Set<string>();
 
   constructor(sizes: ReadModelSizes) {
     this.articles = new ArticleCache(sizes.articleCache);
@@ -28,5 +30,6 @@ export class ReadModels {
     this.stories.upsert(event.article);
     this.tags.apply(event);
     this.events.add(event);
+    if (event.type === 'article.retracted') this.retracted.add(event.articleId);
   }
 }
