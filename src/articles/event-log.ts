@@ -14,8 +14,8 @@ export class EventLog {
   private head = 0;
   /**
    * This instance's appends run one at a time: concurrent ones would all try the same `head + 1`, and all but one
-   * would walk, colliding again at every step (measured: 20 writes/s offered → 15/s served at p50 11 s).
-   * Only instances still compete for a seq.
+   * would walk, colliding again at every step (measured on FerretDB/SQLite, two instances with four editors each:
+   * 207 PATCHes took 17.5 s with concurrent appends, 7.3 s one at a time). Only instances still compete for a seq.
    */
   private tail: Promise<unknown> = Promise.resolve();
 
