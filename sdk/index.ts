@@ -50,6 +50,9 @@ type Handlers = {
 export class DatelineClient {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   private seq: number | undefined;
+  /** Set by a `kicked` notice: the server's disconnect that follows is one to come back from. */
+  private kicked = false;
+  private comeBack: ReturnType<typeof setTimeout> | undefined;
   private readonly tags = new Set<string>();
   private readonly articles = new Set<string>();
   private readonly versions = new Map<string, number>();
@@ -70,7 +73,21 @@ export class DatelineClient {
     this.socket.on('news', (raw) => this.receive(raw));
     this.socket.on('related', (raw) => this.receiveRelated(raw));
     this.socket.on('resync', (raw) => this.receiveResync(raw));
-    this.socket.on('kicked', (reason) => this.handlers.kicked.forEach((h) => h(reason)));
+    this.socket.on('kicked', (reason) => {
+      this.kicked = true;
+      this.handlers.kicked.forEach((h) => h(reason));
+    });
+    // socket.io-client never reconnects after a server-side disconnect ('io server disconnect'), but a kick (slow
+    // consumer) is one the server expects the client to come back from and resume: reconnect after a jittered delay.
+    this.socket.on('disconnect', (reason) => {
+      if (reason !== 'io server disconnect' || !this.kicked) return;
+      this.kicked = false;
+      const delay = this.socket.io.reconnectionDelay() * (0.5 + Math.random());
+      this.comeBack = setTimeout(() => {
+        this.comeBack = undefined;
+        this.socket.connect();
+      }, delay);
+    });
     this.socket.on('connect_error', (err) => this.fail(err));
   }
 
@@ -99,6 +116,8 @@ export class DatelineClient {
   }
 
   close(): void {
+    if (this.comeBack !== undefined) clearTimeout(this.comeBack);
+    this.comeBack = undefined;
     this.socket.close();
   }
 
