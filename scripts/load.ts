@@ -25,6 +25,7 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import { connectDateline, type DatelineClient, type SubscribeAck } from '../sdk';
+import { loadConfig, toAppConfig } from '../src/config';
 import { createApp, type App } from '../src/app';
 import { signToken } from '../src/auth/tokens';
 import { startFerretDB, type RunningFerretDB } from '../src/embedded-db/ferretdb';
@@ -134,15 +135,12 @@ async function startTarget(options: Options): Promise<Target> {
     db = await startFerretDB({ handler: 'sqlite', dataDir, log: () => {} });
     const jwtSecret = randomBytes(32).toString('base64url');
     app = await createApp({
-      mongodbUri: `${db.uri}dateline_load`,
-      jwtSecret,
-      logLevel: 'warn',
-      articleCacheSize: 10_000,
-      recentStories: 2_000,
-      recentEvents: 20_000,
+      // Production defaults, but no per-editor write limit and room for the burst this script sends.
+      ...toAppConfig(loadConfig({ ...process.env, REDIS_URL: '', LOG_LEVEL: 'warn' }), {
+        mongodbUri: `${db.uri}dateline_load`,
+        jwtSecret,
+      }),
       writesPerMinute: 1_000_000,
-      eventRetention: 0,
-      related: { halfLifeHours: 72, maxDocuments: 20_000, announceThreshold: 0.25, announceWithinHours: 72 },
       realtime: { maxSocketBufferBytes: 256 * 1024 * 1024, maxReplayBuffer: 100_000, eventBurst: 100, eventsPerSecond: 50 },
     });
     const server = app.httpServer;

@@ -3,6 +3,10 @@ import type { EventsQuery, NewsEvent } from '../contract/events';
 import { AppError } from '../shared/errors';
 import type { ArticleStore } from './article-store';
 import type { EventFeed } from './event-feed';
+import type { ProjectionWriter } from './projection-writer';
+
+/** How long a page that continues in the article documents waits for this instance's queued writes to land. */
+const PROJECTION_SETTLE_MS = 2_000;
 import { decodeCursor, encodeCursor } from './list-cursor';
 import type { ReadModels } from './read-models';
 import { idFromSlug } from './slug-policy';
@@ -15,6 +19,7 @@ export class ArticleQueries {
     private readonly store: ArticleStore,
     private readonly reads: ReadModels,
     private readonly feed: EventFeed,
+    private readonly projections: Pick<ProjectionWriter, 'settle'>,
   ) {}
 
   /** By id or by any slug it was ever published under (a slug ends with the id, so it never goes stale). */
@@ -33,6 +38,7 @@ export class ArticleQueries {
     const fromWindow = this.reads.stories.page({ tag, language: query.language, before, limit: want });
     let items = fromWindow.items;
     if (!fromWindow.complete) {
+      await this.projections.settle(PROJECTION_SETTLE_MS);
       const last = items[items.length - 1];
       const older = await this.store.listArticles({
         tag,

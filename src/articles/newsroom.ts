@@ -47,9 +47,13 @@ export async function openNewsroom(options: NewsroomOptions): Promise<Newsroom> 
   const repaired = await repairProjections(store);
 
   const reads = new ReadModels(options.sizes);
-  const stories = await store.listArticles({ limit: options.sizes.recentStories + 1 });
-  reads.stories.load(stories.slice(0, options.sizes.recentStories), stories.length <= options.sizes.recentStories);
-  for (const story of stories) reads.articles.put(story);
+  // One read of the newest articles feeds the story window, the article cache and the related index.
+  const { sizes } = options;
+  const newest = await store.listArticles({
+    limit: Math.max(sizes.recentStories + 1, sizes.articleCache, options.related.maxDocuments),
+  });
+  reads.stories.load(newest.slice(0, sizes.recentStories), newest.length <= sizes.recentStories);
+  for (const article of newest.slice(0, sizes.articleCache)) reads.articles.put(article);
   reads.tags.load(await store.allPublishedTags());
   for (const id of await store.retractedIds()) reads.retracted.add(id);
   reads.events.load(await store.eventsAfter(Math.max(0, head - options.sizes.recentEvents), options.sizes.recentEvents));
@@ -70,9 +74,9 @@ export async function openNewsroom(options: NewsroomOptions): Promise<Newsroom> 
     applyTimeoutMs: options.applyTimeoutMs ?? 2_000,
     onCommitted: options.onCommitted ?? (() => {}),
   });
-  const queries = new ArticleQueries(store, reads, feed);
+  const queries = new ArticleQueries(store, reads, feed, projections);
   const related = new RelatedStories(queries, options.related);
-  await related.load(store);
+  related.load(newest.slice(0, options.related.maxDocuments));
   feed.subscribe((event) => related.apply(event));
   return {
     related,

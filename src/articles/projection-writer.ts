@@ -30,6 +30,15 @@ export class ProjectionWriter {
     while (this.running) await this.running;
   }
 
+  /** Waits for the queue to drain, at most `ms`: a read from the documents then sees every earlier commit. */
+  async settle(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    });
+    await Promise.race([this.flush(), timeout]).finally(() => clearTimeout(timer));
+  }
+
   private async drain(): Promise<void> {
     for (let next = this.waiting.values().next(); !next.done; next = this.waiting.values().next()) {
       const article = next.value;

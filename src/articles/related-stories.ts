@@ -4,7 +4,6 @@ import type { ArticleSummary, RelatedPublished, SearchQuery } from '../contract/
 import { RelatedIndex } from '../related/related-index';
 import type { RelatedReasons } from '../related/types';
 import type { ArticleQueries } from './article-queries';
-import type { ArticleStore } from './article-store';
 import { announceReason } from './related-policy';
 
 export interface RelatedOptions {
@@ -38,8 +37,9 @@ export class RelatedStories {
     this.index = new RelatedIndex({ halfLifeHours: options.halfLifeHours, maxDocuments: options.maxDocuments });
   }
 
-  async load(store: Pick<ArticleStore, 'listArticles'>): Promise<void> {
-    for (const article of await store.listArticles({ limit: this.options.maxDocuments })) this.index.upsert(article);
+  /** Seeds the index with the newest published articles. */
+  load(articles: readonly Article[]): void {
+    for (const article of articles) this.index.upsert(article);
   }
 
   /** Feed listener: every change of an article re-indexes it; a retraction removes it. */

@@ -92,12 +92,21 @@ export class MongoArticleStore implements ArticleStore {
 
   async saveArticle(article: Article): Promise<void> {
     const { _id, ...fields } = toArticleDoc(article);
+    // A new article's document does not exist yet: insert first, since on FerretDB an insert does not scan the
+    // collection while every update does (twice: find, then write back).
+    if (article.version === 1 && (await this.insertUnlessTaken({ _id, ...fields }))) return;
     const updated = await this.m.articles.updateOne({ _id, version: { $lt: article.version } }, { $set: fields });
-    if (updated.matchedCount > 0) return;
+    if (updated.matchedCount === 0) await this.insertUnlessTaken({ _id, ...fields });
+  }
+
+  /** False when the _id is taken: then the stored document is this version or newer, or must be updated. */
+  private async insertUnlessTaken(doc: ArticleDoc): Promise<boolean> {
     try {
-      await this.m.articles.collection.insertOne({ _id, ...fields } as never);
+      await this.m.articles.collection.insertOne(doc as never);
+      return true;
     } catch (err) {
-      if (!isDuplicateKey(err)) throw err; // taken: the stored document is already this version or newer
+      if (!isDuplicateKey(err)) throw err;
+      return false;
     }
   }
 
