@@ -11,100 +11,28 @@
  * Each run uses its own database and its own Redis channel namespace (REDIS_PREFIX), so concurrent runs (or a
  * dev server on the same Redis) never exchange events. Every child is SIGKILLed in afterAll and on worker exit.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import * as net from 'node:net';
-import * as path from 'node:path';
 import { connectDateline, type DatelineClient, type NewsEvent } from '../../sdk';
-import { TEST_JWT_SECRET, request, sampleArticle, tokenFor } from '../helpers/server';
+import { request, sampleArticle, tokenFor } from '../helpers/server';
 import { testDatabaseUri } from '../helpers/test-db';
+import { killChildren, sleep, startChildServer, type ChildServer } from '../helpers/child-server';
 
 // Time budgets of beforeAll and the three tests add up to 120 s (see the numbers after each of them).
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const READY_TIMEOUT_MS = 40_000;
 const EDITOR = tokenFor('editor', 'cluster-editor');
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------------------------
 // child processes
 
-const children = new Set<ChildProcess>();
-function killChildren(): void {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
-process.once('exit', killChildren);
-
-interface Instance {
-  name: string;
-  child: ChildProcess;
-  url: string;
-  exited: Promise<void>;
-  output(): string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+type Instance = ChildServer & { name: string };
 
 async function startInstance(name: string, mongodbUri: string, redisPrefix: string): Promise<Instance> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        PORT: String(port),
-        MONGODB_URI: mongodbUri,
-        REDIS_URL,
-        REDIS_PREFIX: redisPrefix,
-        JWT_SECRET: TEST_JWT_SECRET,
-        LOG_LEVEL: 'warn',
-        WRITES_PER_MINUTE: '1000000',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.add(child);
-    let output = '';
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString('utf8')).slice(-8_000);
-    };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    let dead = false;
-    const exited = new Promise<void>((resolve) => {
-      child.once('exit', () => {
-        dead = true;
-        children.delete(child);
-        resolve();
-      });
-    });
-    const url = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    while (!dead && Date.now() < deadline) {
-      try {
-        const res = await fetch(`${url}/readyz`);
-        await res.arrayBuffer();
-        if (res.status === 200) return { name, child, url, exited, output: () => output };
-      } catch {
-        // not listening yet
-      }
-      await Promise.race([sleep(40), exited]);
-    }
-    child.kill('SIGKILL');
-    await exited;
-    if (dead && /EADDRINUSE/.test(output) && attempt < 3) continue; // someone took the port we picked
-    throw new Error(`instance ${name} did not become ready (${dead ? 'it exited' : 'timeout'}); output:\n${output}`);
-  }
+  const server = await startChildServer(mongodbUri, { REDIS_URL, REDIS_PREFIX: redisPrefix }, READY_TIMEOUT_MS).catch((err: Error) => {
+    throw new Error(`instance ${name}: ${err.message}`);
+  });
+  return { ...server, name };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

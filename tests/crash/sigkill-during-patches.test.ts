@@ -14,18 +14,15 @@
  * its database too (repairs after repeated crashes). Knobs: CRASH_SEED, CRASH_CHAINS, CRASH_TRIALS_PER_CHAIN,
  * CRASH_VERBOSE=1.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as net from 'node:net';
-import * as path from 'node:path';
 import mongoose from 'mongoose';
 import type { Article, Revision } from '../../src/contract/articles';
 import type { NewsEvent } from '../../src/contract/events';
 import { replayRevisions } from '../../src/articles/revision-policy';
 import { MongoArticleStore } from '../../src/store/mongo-article-store';
-import { TEST_JWT_SECRET, request, sampleArticle, tokenFor } from '../helpers/server';
+import { request, sampleArticle, tokenFor } from '../helpers/server';
 import { testDatabaseUri } from '../helpers/test-db';
+import { killChildren, sleep, startChildServer, type ChildServer } from '../helpers/child-server';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const envInt = (name: string, fallback: number): number => {
   const raw = process.env[name];
   return raw && /^\d+$/.test(raw) ? Number(raw) : fallback;
@@ -43,85 +40,10 @@ const READY_TIMEOUT_MS = 30_000;
 const EDITOR = tokenFor('editor', 'crash-editor');
 
 // ---------------------------------------------------------------------------------------------------------------
-// child processes: each chain SIGKILLs its own in `finally`; afterAll (and worker exit) kills any left over
+// child processes: each chain SIGKILLs its own in `finally`; afterAll (and worker exit) kills any left over (helpers/child-server)
 
-const children = new Set<ChildProcess>();
-function killChildren(): void {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-}
-process.once('exit', killChildren);
-
-interface RunningServer {
-  child: ChildProcess;
-  url: string;
-  exited: Promise<void>;
-  output(): string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function startServer(mongodbUri: string): Promise<RunningServer> {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        NODE_ENV: 'test',
-        PORT: String(port),
-        MONGODB_URI: mongodbUri,
-        JWT_SECRET: TEST_JWT_SECRET,
-        LOG_LEVEL: 'warn',
-        WRITES_PER_MINUTE: '1000000',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.add(child);
-    let output = '';
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString('utf8')).slice(-8_000);
-    };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    let dead = false;
-    const exited = new Promise<void>((resolve) => {
-      child.once('exit', () => {
-        dead = true;
-        children.delete(child);
-        resolve();
-      });
-    });
-    const url = `http://127.0.0.1:${port}`;
-    const server: RunningServer = { child, url, exited, output: () => output };
-
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    while (!dead && Date.now() < deadline) {
-      try {
-        const res = await fetch(`${url}/readyz`);
-        await res.arrayBuffer();
-        if (res.status === 200) return server;
-      } catch {
-        // not listening yet
-      }
-      await Promise.race([sleep(40), exited]);
-    }
-    child.kill('SIGKILL');
-    await exited;
-    if (dead && /EADDRINUSE/.test(output) && attempt < 3) continue; // someone took the port we picked
-    throw new Error(`server did not become ready (${dead ? 'it exited' : 'timeout'}); output:\n${output}`);
-  }
-}
+type RunningServer = ChildServer;
+const startServer = (mongodbUri: string) => startChildServer(mongodbUri, {}, READY_TIMEOUT_MS);
 
 /** Start-up repairs the server reported (pino line "finished interrupted projections"). */
 function repairedIn(output: string): number {
