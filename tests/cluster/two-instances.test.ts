@@ -16,6 +16,7 @@ import { connectDateline, type DatelineClient, type NewsEvent } from '../../sdk'
 import { request, sampleArticle, tokenFor } from '../helpers/server';
 import { testDatabaseUri } from '../helpers/test-db';
 import { killChildren, sleep, startChildServer, type ChildServer } from '../helpers/child-server';
+import { prng } from '../helpers/random';
 
 // Time budgets of beforeAll and the three tests add up to 120 s (see the numbers after each of them).
 
@@ -152,18 +153,6 @@ function latencySummary(ms: number[]): string {
   const sorted = [...ms].sort((x, y) => x - y);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
   return `write latency p50 ${at(0.5).toFixed(0)} ms, p99 ${at(0.99).toFixed(0)} ms, max ${at(1).toFixed(0)} ms`;
-}
-
-/** mulberry32: seeded choices; a failing run prints its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 function someTags(room: Newsroom): string[] {

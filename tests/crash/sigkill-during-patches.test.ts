@@ -22,6 +22,7 @@ import { MongoArticleStore } from '../../src/store/mongo-article-store';
 import { request, sampleArticle, tokenFor } from '../helpers/server';
 import { testDatabaseUri } from '../helpers/test-db';
 import { killChildren, sleep, startChildServer, type ChildServer } from '../helpers/child-server';
+import { prng } from '../helpers/random';
 
 const envInt = (name: string, fallback: number): number => {
   const raw = process.env[name];
@@ -79,18 +80,6 @@ function pickDistinct<T>(rng: () => number, list: readonly T[], n: number): T[] 
   const out: T[] = [];
   while (out.length < n && pool.length > 0) out.push(pool.splice(Math.floor(rng() * pool.length), 1)[0]!);
   return out;
-}
-
-/** mulberry32: a seeded PRNG, so a failing run's choices (not its timing) can be replayed with CRASH_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 function publishBody(rng: () => number, label: string): Record<string, unknown> {
