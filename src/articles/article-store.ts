@@ -4,6 +4,11 @@ import type { NewsEvent } from '../contract/events';
 /** Outcome of one commit attempt; only 'appended' means the event is durable. */
 export type AppendResult = 'appended' | 'version-taken' | 'seq-taken';
 
+export interface LogSummary {
+  head: number;
+  latestVersions: Map<string, number>;
+}
+
 export interface EventFilter {
   tags?: readonly string[];
   articles?: readonly string[];
@@ -36,7 +41,7 @@ export interface ArticleListQuery {
  * - The article documents are a projection of the log: `saveArticle` never replaces a newer version with an
  *   older one on a server with atomic updates; on FerretDB a racing pair can regress it, which start-up repair
  *   (`ArticleService.repairProjections`) and the read models' version checks make harmless.
- * - Whole-collection reads (`latestVersions`, `projectedVersions`, `allPublishedTags`, `retractedIds`) are for start-up only.
+ * - Whole-collection reads (`logSummary`, `projectedVersions`, `allPublishedTags`, `retractedIds`) are for start-up only.
  */
 export interface ArticleStore {
   appendEvent(event: NewsEvent): Promise<AppendResult>;
@@ -44,8 +49,8 @@ export interface ArticleStore {
   eventsAfter(seq: number, limit: number, filter?: EventFilter): Promise<NewsEvent[]>;
   eventsOfArticle(articleId: string): Promise<NewsEvent[]>;
   latestEvent(articleId: string): Promise<NewsEvent | null>;
-  /** articleId → highest version in the log. */
-  latestVersions(): Promise<Map<string, number>>;
+  /** One pass over the log: its head, and articleId → highest version (start-up needs both). */
+  logSummary(): Promise<LogSummary>;
   /** articleId → version of its article document. */
   projectedVersions(): Promise<Map<string, number>>;
 

@@ -21,9 +21,9 @@ export class EventLog {
 
   constructor(private readonly store: ArticleStore) {}
 
-  async open(): Promise<number> {
-    this.head = await this.store.headSeq();
-    return this.head;
+  /** Starts from the log's head as read at start-up (later heads are learned by appending and observing). */
+  open(head: number): void {
+    this.head = head;
   }
 
   /** Lets the log skip seqs it learned about from other instances. */

@@ -43,8 +43,9 @@ export async function openNewsroom(options: NewsroomOptions): Promise<Newsroom> 
   const { store } = options;
   const onError = options.onError ?? (() => {});
   const log = new EventLog(store);
-  const head = await log.open();
-  const repaired = await repairProjections(store);
+  const { head, latestVersions } = await store.logSummary();
+  log.open(head);
+  const repaired = await repairProjections(store, latestVersions);
 
   const reads = new ReadModels(options.sizes);
   // One read of the newest articles feeds the story window, the article cache and the related index.
@@ -94,10 +95,10 @@ export async function openNewsroom(options: NewsroomOptions): Promise<Newsroom> 
 }
 
 /** Brings every article document up to the newest version in the log. */
-export async function repairProjections(store: ArticleStore): Promise<number> {
-  const [latest, projected] = await Promise.all([store.latestVersions(), store.projectedVersions()]);
+export async function repairProjections(store: ArticleStore, latestVersions: Map<string, number>): Promise<number> {
+  const projected = await store.projectedVersions();
   let repaired = 0;
-  for (const [id, version] of latest) {
+  for (const [id, version] of latestVersions) {
     if ((projected.get(id) ?? 0) >= version) continue;
     const event = await store.latestEvent(id);
     if (event) {

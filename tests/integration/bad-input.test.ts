@@ -26,7 +26,7 @@ async function snapshot(): Promise<unknown> {
   return {
     reads: await Promise.all(paths.map(read)),
     storedHead: await server.app.store.headSeq(),
-    storedVersions: [...(await server.app.store.latestVersions())].sort(),
+    storedVersions: [...(await server.app.store.logSummary()).latestVersions].sort(),
   };
 }
 
