@@ -16,19 +16,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RelatedIndex } from '../src/related/related-index';
-import type { RelatedHit } from '../src/related/types';
+import type { RankableArticle, RelatedHit } from '../src/related/types';
 
-interface Sample {
-  key: string;
-  subject: string;
-  specificTag: boolean;
-  headline: string;
-  summary: string;
-  body: string;
-  tags: string[];
-  language: string;
-  publishedAt: string;
-}
+/** A labelled sample: the ranked fields, plus its key and the subject it is judged by. */
+type Sample = Omit<RankableArticle, 'id' | 'status'> & { key: string; subject: string; specificTag: boolean };
 
 const K = 3;
 /** A three-day news cycle: the sample subjects each run over about a week. */

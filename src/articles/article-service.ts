@@ -9,6 +9,7 @@ import type {
 } from '../contract/articles';
 import type { NewsEvent } from '../contract/events';
 import { AppError } from '../shared/errors';
+import { waitAtMost } from '../shared/wait';
 import type { ArticleStore } from './article-store';
 import type { EventFeed } from './event-feed';
 import type { EventLog } from './event-log';
@@ -140,7 +141,7 @@ export class ArticleService {
     this.deps.feed.offer(event);
     this.deps.reads.articles.put(article);
     this.deps.projections.enqueue(article);
-    await withTimeout(this.deps.feed.waitFor(event.seq), this.deps.applyTimeoutMs);
+    await waitAtMost(this.deps.feed.waitFor(event.seq), this.deps.applyTimeoutMs);
     return { article, revision, event };
   }
 }
@@ -150,13 +151,3 @@ function versionConflict(currentVersion: number): AppError {
 }
 
 const union = (a: readonly string[], b: readonly string[]): string[] => [...new Set([...a, ...b])];
-
-function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    void promise.then(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}

@@ -1,5 +1,6 @@
 import type { Article } from '../contract/articles';
 import type { ArticleStore } from './article-store';
+import { waitAtMost } from '../shared/wait';
 
 /**
  * Writes article documents after their event is committed, off the request path: the log is the truth and
@@ -31,12 +32,8 @@ export class ProjectionWriter {
   }
 
   /** Waits for the queue to drain, at most `ms`: a read from the documents then sees every earlier commit. */
-  async settle(ms: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-    });
-    await Promise.race([this.flush(), timeout]).finally(() => clearTimeout(timer));
+  settle(ms: number): Promise<void> {
+    return waitAtMost(this.flush(), ms);
   }
 
   private async drain(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Article } from '../contract/articles';
 import type { NewsEvent } from '../contract/events';
-import type { ArticleSummary, RelatedPublished, SearchQuery } from '../contract/related';
+import { ArticleSummarySchema, type ArticleSummary, type RelatedPublished, type SearchQuery } from '../contract/related';
 import { RelatedIndex } from '../related/related-index';
 import type { RelatedReasons } from '../related/types';
 import type { ArticleQueries } from './article-queries';
@@ -18,10 +18,8 @@ export interface RelatedOptions {
 
 const ANNOUNCE_LIMIT = 20;
 
-export function summaryOf(article: Article): ArticleSummary {
-  const { id, slug, version, status, headline, summary, tags, language, dateline, publishedAt, updatedAt } = article;
-  return { id, slug, version, status, headline, summary, tags, language, dateline, publishedAt, updatedAt };
-}
+/** The article without its body; the contract's schema names the fields (zod strips the rest). */
+export const summaryOf = (article: Article): ArticleSummary => ArticleSummarySchema.parse(article);
 
 /**
  * "Similar News" and search: an in-memory index of the newest stories, loaded at start-up and kept current from

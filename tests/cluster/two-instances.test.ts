@@ -149,6 +149,11 @@ interface Newsroom {
   rng: () => number;
 }
 
+const newRoom = (rng: () => number): Newsroom => ({
+  versions: new Map(), ids: [], busy: new Set(), tags: ['t0', 't1', 't2', 't3', 't4'],
+  acked: 0, conflicts: 0, latencies: [], rng,
+});
+
 function latencySummary(ms: number[]): string {
   const sorted = [...ms].sort((x, y) => x - y);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
@@ -315,16 +320,7 @@ describe('two instances on one database and one Redis', () => {
 
   it('gives every client of both instances exactly its events, in seq order, while editors write to both', async () => {
     const TOTAL = 300;
-    const room: Newsroom = {
-      versions: new Map(),
-      ids: [],
-      busy: new Set(),
-      tags: ['t0', 't1', 't2', 't3', 't4'],
-      acked: 0,
-      conflicts: 0,
-      latencies: [],
-      rng: prng(seed),
-    };
+    const room = newRoom(prng(seed));
     const sets = [['t0'], ['t1', 't2'], ['t3', 't4', 't0'], ['t2'], ['t0', 't1', 't2', 't3', 't4'], ['t4', 't1']];
     // Clients resume from 0, so they also get what was written before they subscribed (replay then live).
     const clients = await Promise.all(
@@ -372,16 +368,7 @@ describe('two instances on one database and one Redis', () => {
 
   it('resumes a client of a SIGKILLed instance on the other one with nothing missed and nothing twice', async () => {
     const tags = ['t1', 't3'];
-    const room: Newsroom = {
-      versions: new Map(),
-      ids: [],
-      busy: new Set(),
-      tags: ['t0', 't1', 't2', 't3', 't4'],
-      acked: 0,
-      conflicts: 0,
-      latencies: [],
-      rng: prng(seed + 1),
-    };
+    const room = newRoom(prng(seed + 1));
     for (let i = 0; i < 6; i++) await publish(room, i % 2 ? b.url : a.url, `c-seed${i}`);
     const start = await settledHead([a.url, b.url]);
     const first = await track('c@A', a.url, tags, start);
